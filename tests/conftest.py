@@ -1,0 +1,26 @@
+"""Fixtures shared by the whole suite; they run against the real services.
+
+scripts/test.sh starts PostgreSQL, Redis and Solr and passes --ckan-ini.
+"""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def load_standard_plugins(with_plugins):
+    """Load the plugins of config/test.ini for every test.
+
+    CKAN's pytest plugin unloads every plugin before the test loop, so a test
+    sees our schema, actions and templates only through with_plugins.
+    """
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for, with_plugins):
+    """Reset the database, then add the tables of the activity and harvest plugins.
+
+    CKAN's own clean_db rebuilds only the core tables.
+    """
+    reset_db()
+    migrate_db_for("activity")
+    migrate_db_for("harvest")
