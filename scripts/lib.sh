@@ -52,3 +52,15 @@ require_port_free_or() {
 secret() {
     sed -n "s/^$1 = //p" "$SECRETS_INI" | head -1
 }
+
+# Plugins with their own database migrations, applied after CKAN core's.
+MIGRATED_PLUGINS=(activity harvest)
+
+# Apply CKAN core's and each migrated plugin's migrations to the database of INI.
+migrate_database() {
+    local ini=$1 plugin
+    for plugin in "" "${MIGRATED_PLUGINS[@]}"; do
+        "$VENV/bin/ckan" -c "$ini" db upgrade ${plugin:+-p "$plugin"} >>"$LOG_DIR/ckan-cli.log" 2>&1 \
+            || die "database migration ${plugin:-of CKAN core} failed; see $LOG_DIR/ckan-cli.log"
+    done
+}

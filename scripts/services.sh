@@ -55,7 +55,7 @@ SQL
         fi
         # PostGIS lives in its own schema because CKAN's test fixture drops
         # every table in `public`, and spatial_ref_sys belongs to the extension.
-        su postgres -c "psql -q -p $PG_PORT -d $db" >/dev/null <<SQL
+        su postgres -c "PGOPTIONS=--client-min-messages=warning psql -q -p $PG_PORT -d $db" >/dev/null <<SQL
 CREATE SCHEMA IF NOT EXISTS postgis AUTHORIZATION $PG_ROLE;
 CREATE EXTENSION IF NOT EXISTS postgis SCHEMA postgis;
 SQL

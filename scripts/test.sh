@@ -22,6 +22,9 @@ export CKAN_SQLALCHEMY_URL="postgresql://$PG_ROLE:$(secret db_password)@127.0.0.
 export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/$TEST_CORE"
 export CKAN_INI="$REPO_ROOT/config/test.ini"
 
+# Tests that do not reset the database still need its tables.
+migrate_database "$CKAN_INI"
+
 cd "$REPO_ROOT"
 status=0
 "$VENV/bin/python" -m pytest --ckan-ini="$CKAN_INI" "${@:-tests}" || status=$?

@@ -49,12 +49,8 @@ check_ckan_port() {
 }
 
 initialise_database() {
-    say "applying database migrations (CKAN core, activity, harvest)"
-    local plugin
-    for plugin in "" activity harvest; do
-        ckan_cli db upgrade ${plugin:+-p "$plugin"} >>"$LOG_DIR/ckan-cli.log" 2>&1 \
-            || die "database migration ${plugin:-of CKAN core} failed; see $LOG_DIR/ckan-cli.log"
-    done
+    say "applying database migrations (CKAN core, ${MIGRATED_PLUGINS[*]})"
+    migrate_database "$INI"
 }
 
 create_sysadmin() {
