@@ -78,6 +78,23 @@ validate_core_name() {
     die "invalid core name '$1': use letters, digits, '_' and '-', starting with a letter or digit"
 }
 
+# Takes an exclusive lock on FILE through file descriptor FD and holds it until the script exits
+# (skipped when flock from util-linux is missing).
+# Parallel test runs call start and create-core at the same time, and without the lock two
+# of them could both launch Solr or both create one core.
+take_lock() {
+  local fd=$1 file=$2 wait_seconds=$((START_TIMEOUT + 60))
+  command -v flock >/dev/null 2>&1 || return 0
+  mkdir -p -- "$(dirname -- "$file")"
+  case $fd in
+    8) exec 8>"$file" ;;
+    9) exec 9>"$file" ;;
+    *) die "take_lock: unsupported file descriptor $fd" ;;
+  esac
+  flock -w "$wait_seconds" "$fd" ||
+    die "timed out after $wait_seconds s waiting for another scripts/solr.sh run that holds $file"
+}
+
 # --- tools -------------------------------------------------------------------
 
 require_java() {
@@ -114,7 +131,7 @@ pids_using_launcher_jars() {
   for cmdline_file in /proc/[0-9]*/cmdline; do
     pid=${cmdline_file#/proc/}
     pid=${pid%/cmdline}
-    arguments=$(tr '\0' '\n' <"$cmdline_file" 2>/dev/null) || continue
+    arguments=$(tr '\0' '\n' 2>/dev/null <"$cmdline_file") || continue
     if grep -qxF -- "$LAUNCHER_CLASS" <<<"$arguments" && grep -qF -- "$LAUNCHER_JAR:" <<<"$arguments"; then
       printf '%s\n' "$pid"
     fi
@@ -130,6 +147,11 @@ build_launcher() {
   if [[ -n $running_pids ]]; then
     # Replacing jars under a running JVM can crash it when it loads a class later.
     info "WARNING: launcher sources changed, but Solr (pid ${running_pids% }) runs from the current jars, so the rebuild is skipped. Run scripts/solr.sh stop, then build or start."
+    return 0
+  fi
+  take_lock 8 "$LAUNCHER_DIR/target/.build.lock"
+  if launcher_is_built; then
+    # Another run built it while this one waited for the lock.
     return 0
   fi
   require_build_tools
@@ -197,7 +219,8 @@ ping_core() {
   curl -sf --noproxy '*' --max-time 5 -o /dev/null "http://127.0.0.1:$port/solr/$name/admin/ping"
 }
 
-# Creates core NAME through CoreAdmin on the server at PORT, unless it already answers.
+# Creates core NAME through CoreAdmin on the server at PORT, unless the core already responds
+# to the ping.
 create_core() {
   local port=$1 name=$2
   local base=http://127.0.0.1:$port/solr
@@ -228,7 +251,7 @@ create_core() {
 is_our_launcher() {
   local pid=$1 arguments
   [[ -r /proc/$pid/cmdline ]] || return 1
-  arguments=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  arguments=$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline") || return 1
   grep -qxF -- "$LAUNCHER_CLASS" <<<"$arguments" && grep -qxF -- "$SOLR_HOME" <<<"$arguments"
 }
 
@@ -294,7 +317,7 @@ core_init_failure() {
   grep -o "^\"$name\":\"[^\"]*" <<<"$status" | cut -c 1-600 || true
 }
 
-# Waits until every core NAME answers the ping. Returns 1 on timeout, 2 when PID has exited
+# Waits until every core NAME responds to the ping. Returns 1 on timeout, 2 when PID has exited
 # and 3 when a core failed to load.
 wait_until_healthy() {
   local pid=$1 deadline=$((SECONDS + START_TIMEOUT)) name failure
@@ -366,6 +389,8 @@ launch_solr() {
   fi
   (
     cd -- "$LOG_DIR"
+    # Solr must not keep the locks of this script open for its whole run.
+    exec 8>&- 9>&-
     exec "${detach[@]}" nohup java "${java_options[@]}" \
       -cp "$LAUNCHER_JAR:$DEPENDENCY_DIR/*" "$LAUNCHER_CLASS" \
       --port "$SOLR_PORT" --solr-home "$SOLR_HOME" --log-dir "$LOG_DIR" --pid-file "$PID_FILE" \
@@ -389,10 +414,10 @@ cmd_start() {
       die "Solr for $SOLR_HOME already runs on port $port (pid $pid), not on SOLR_PORT=$SOLR_PORT. Stop it first: scripts/solr.sh stop"
     fi
     if ! ping_core "$SOLR_PORT" "$DEFAULT_CORE"; then
-      info "Solr (pid $pid) is running, but core $DEFAULT_CORE does not answer yet; waiting up to $START_TIMEOUT s"
+      info "Solr (pid $pid) is running, but core $DEFAULT_CORE does not respond to the ping yet; waiting up to $START_TIMEOUT s"
       wait_until_healthy "$pid" "$DEFAULT_CORE" || {
         print_log_tails
-        die "Solr (pid $pid) is running, but core $DEFAULT_CORE does not answer the ping. Check the logs above, then run scripts/solr.sh stop and start again."
+        die "Solr (pid $pid) is running, but core $DEFAULT_CORE does not respond to the ping. Check the logs above, then run scripts/solr.sh stop and start again."
       }
     fi
     info "Solr is already running and healthy: http://127.0.0.1:$SOLR_PORT/solr (pid $pid)"
@@ -440,7 +465,7 @@ cmd_start() {
   elif ((result == 1)); then
     print_log_tails
     stop_pid "$pid"
-    die "cores ${cores[*]} did not all answer /admin/ping on http://127.0.0.1:$SOLR_PORT/solr within $START_TIMEOUT s, so Solr was stopped. Check the logs above, or raise SOLR_START_TIMEOUT on a slow machine."
+    die "cores ${cores[*]} did not all respond to /admin/ping on http://127.0.0.1:$SOLR_PORT/solr within $START_TIMEOUT s, so Solr was stopped. Check the logs above, or raise SOLR_START_TIMEOUT on a slow machine."
   fi
   info "Solr is running and healthy after $((SECONDS - started_at)) s: http://127.0.0.1:$SOLR_PORT/solr (pid $pid, cores ${cores[*]})"
 }
@@ -467,9 +492,9 @@ cmd_status() {
   fi
   port=$(launcher_port "$pid")
   if command -v curl >/dev/null 2>&1 && ping_core "$port" "$DEFAULT_CORE"; then
-    echo "running: http://127.0.0.1:$port/solr (pid $pid, core $DEFAULT_CORE answers the ping)"
+    echo "running: http://127.0.0.1:$port/solr (pid $pid, core $DEFAULT_CORE responds to the ping)"
   else
-    echo "running: http://127.0.0.1:$port/solr (pid $pid, core $DEFAULT_CORE does not answer the ping)"
+    echo "running: http://127.0.0.1:$port/solr (pid $pid, core $DEFAULT_CORE does not respond to the ping)"
   fi
 }
 
@@ -509,13 +534,16 @@ main() {
       ;;
     setup-core)
       [[ $# -eq 1 ]] || die "usage: scripts/solr.sh setup-core NAME"
+      take_lock 9 "$SOLR_HOME/.solr.sh.lock"
       cmd_setup_core "$1"
       ;;
     start)
+      take_lock 9 "$SOLR_HOME/.solr.sh.lock"
       cmd_start "$@"
       ;;
     stop)
       [[ $# -eq 0 ]] || die "stop takes no arguments"
+      take_lock 9 "$SOLR_HOME/.solr.sh.lock"
       cmd_stop
       ;;
     status)
@@ -526,6 +554,7 @@ main() {
       ;;
     create-core)
       [[ $# -eq 1 ]] || die "usage: scripts/solr.sh create-core NAME"
+      take_lock 9 "$SOLR_HOME/.solr.sh.lock"
       cmd_create_core "$1"
       ;;
     -h | --help | help)
