@@ -12,6 +12,10 @@ REDIS_PORT="${REDIS_PORT:-6379}"
 PG_VERSION=15
 PG_ROLE=ckan_default
 SECRETS_INI="$VAR_DIR/secrets.ini"
+# The database role is shared by every checkout on this machine, so its
+# password is kept once per machine rather than once per checkout.
+MACHINE_DIR="${QUYHOACH_MACHINE_DIR:-/var/lib/quyhoach}"
+CKAN_DB="${QUYHOACH_DB:-ckan_default}"
 export REPO_ROOT VAR_DIR LOG_DIR VENV SOLR_PORT
 
 mkdir -p "$VAR_DIR" "$LOG_DIR"
@@ -54,7 +58,7 @@ secret() {
 }
 
 # Plugins with their own database migrations, applied after CKAN core's.
-MIGRATED_PLUGINS=(activity harvest)
+MIGRATED_PLUGINS=(activity harvest quyhoach_access)
 
 # Apply CKAN core's and each migrated plugin's migrations to the database of INI.
 migrate_database() {

@@ -13,7 +13,11 @@ generate_secrets() {
     say "generating secrets in $SECRETS_INI"
     local key db_password admin_password
     key="$(head -c 32 /dev/urandom | base64 | tr -d '/+=' )"
-    db_password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+    mkdir -p "$MACHINE_DIR"
+    if [ ! -s "$MACHINE_DIR/db_password" ]; then
+        (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$MACHINE_DIR/db_password")
+    fi
+    db_password="$(cat "$MACHINE_DIR/db_password")"
     admin_password="$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
     umask 077
     cat >"$SECRETS_INI" <<INI
@@ -49,7 +53,7 @@ BEGIN
 END
 \$\$;
 SQL
-    for db in ckan_default ckan_test ckan_peer; do
+    for db in $(printf "%s\n" "$CKAN_DB" ckan_default ckan_test ckan_peer | sort -u); do
         if ! su postgres -c "psql -p $PG_PORT -tAc \"SELECT 1 FROM pg_database WHERE datname = '$db'\"" | grep -q 1; then
             su postgres -c "createdb -p $PG_PORT -O $PG_ROLE -E UTF-8 $db"
         fi

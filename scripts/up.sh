@@ -6,7 +6,17 @@ source "$(dirname "$0")/lib.sh"
 
 INI="${CKAN_INI:-$REPO_ROOT/config/development.ini}"
 RUN_DIR="$VAR_DIR/run"
+
 mkdir -p "$RUN_DIR" "$VAR_DIR/storage"
+
+# The ini files name the default ports and database; these follow the
+# variables of scripts/lib.sh when they are set to something else.
+export_service_urls() {
+    export CKAN_SQLALCHEMY_URL="postgresql://$PG_ROLE:$(secret db_password)@127.0.0.1:$PG_PORT/$CKAN_DB"
+    export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/ckan"
+    export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+    export CKAN_SITE_URL="http://127.0.0.1:$CKAN_PORT"
+}
 
 ckan_cli() {
     "$VENV/bin/ckan" -c "$INI" "$@"
@@ -68,10 +78,14 @@ create_sysadmin() {
 check_ckan_port
 "$REPO_ROOT/scripts/install.sh"
 "$REPO_ROOT/scripts/services.sh" start
+export_service_urls
 initialise_database
 create_sysadmin
 say "loading the demo catalogue from data/"
-ckan_cli quyhoach load-catalogue 2>&1 | tee -a "$LOG_DIR/ckan-cli.log" | grep -v "^[0-9-]* [0-9:,]* \(DEBUG\|INFO\)" || true
+ckan_cli quyhoach load-catalogue >"$LOG_DIR/load-catalogue.log" 2>&1 \
+    || die "loading the catalogue failed; see $LOG_DIR/load-catalogue.log"
+# Print the loader's report without CKAN's log lines.
+grep -v "^[0-9-]* [0-9:,]* [A-Z]" "$LOG_DIR/load-catalogue.log" | grep -v "^\s" || true
 
 say "starting CKAN on http://127.0.0.1:$CKAN_PORT"
 start_background ckan "$VENV/bin/ckan" -c "$INI" run --host 127.0.0.1 --port "$CKAN_PORT" --disable-reloader
