@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 APT_PACKAGES=(
     postgresql-15 postgresql-15-postgis-3 redis-server
-    openjdk-17-jre-headless maven
+    openjdk-17-jdk-headless maven
     gcc libpq-dev libmagic1 python3-venv python3-dev
     chromium iproute2 curl
 )

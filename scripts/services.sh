@@ -67,7 +67,7 @@ SQL
 }
 
 start_redis() {
-    if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
+    if timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
         return
     fi
     require_port_free_or "$REDIS_PORT" redis-server
@@ -76,14 +76,14 @@ start_redis() {
         --pidfile "$REDIS_PID" --logfile "$LOG_DIR/redis.log" --dir "$VAR_DIR" \
         --save "" >/dev/null
     for _ in $(seq 50); do
-        redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && return
+        timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && return
         sleep 0.1
     done
     die "Redis did not start; see $LOG_DIR/redis.log"
 }
 
 stop_redis() {
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
 }
 
 status() {
@@ -93,7 +93,7 @@ status() {
     else
         echo "postgresql: stopped"; down=1
     fi
-    if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
+    if timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
         echo "redis: running on 127.0.0.1:$REDIS_PORT"
     else
         echo "redis: stopped"; down=1
