@@ -1,0 +1,45 @@
+/* Base map of the portal's Leaflet widgets, replacing ckanext-spatial's
+ * ckan.commonLeafletMap.
+ *
+ * With a tile provider configured (ckanext.quyhoach.spatial.tile_url), the
+ * original function draws the tiles. Without one, the map has no tiles and
+ * no "No map provider set" notice: it draws the provinces' bounding boxes
+ * (from the #quyhoach-map-context element) as a light outline, so extents
+ * still show in their place on a server without internet access.
+ */
+(function (ckan, L) {
+  if (!ckan || !L || !ckan.commonLeafletMap || ckan.commonLeafletMap.quyhoach) {
+    return;
+  }
+  var original = ckan.commonLeafletMap;
+  var VIETNAM_CENTER = [16.0, 106.0];
+
+  function addContextLayer(map) {
+    var element = document.getElementById('quyhoach-map-context');
+    if (!element) {
+      return;
+    }
+    var data = JSON.parse(element.getAttribute('data-geojson'));
+    L.geoJson(data, {
+      interactive: false,
+      style: {color: '#7d8b99', weight: 1, opacity: 0.8, fill: false, dashArray: '3 3'}
+    }).addTo(map);
+  }
+
+  ckan.commonLeafletMap = function (container, mapConfig, mapOptions, layerOptions) {
+    var map;
+    if (mapConfig && mapConfig.type) {
+      map = original(container, mapConfig, mapOptions, layerOptions);
+    } else {
+      map = new L.Map(container, mapOptions || {});
+    }
+    // The widgets add vector layers before they set the view, and Leaflet 1.9
+    // then fails to clip the next layer added, so the map starts on Vietnam.
+    if (!map._loaded) {
+      map.setView(VIETNAM_CENTER, 5, {animate: false});
+    }
+    addContextLayer(map);
+    return map;
+  };
+  ckan.commonLeafletMap.quyhoach = true;
+})(this.ckan, this.L);
