@@ -24,6 +24,8 @@ from ckanext.quyhoach.spatial.crs import (
 from ckanext.quyhoach.spatial.extents import detect_format, extent_from_file
 from ckanext.quyhoach.spatial.geometry import GeometryError
 
+pytestmark = pytest.mark.without_plugins
+
 # A point near Hoàn Kiếm, Hà Nội, in VN-2000 / TM-3 105-45 (EPSG:9210) metres,
 # and where EPSG's "VN-2000 to WGS 84 (2)" puts it.
 TM3_POINT = (586000.0, 2326000.0)

@@ -19,6 +19,8 @@ from ckanext.quyhoach.spatial.geometry import (
 )
 from ckanext.quyhoach.spatial.index import index_geojson, index_geometry
 
+pytestmark = pytest.mark.without_plugins
+
 HANOI_BOX = {
     "type": "Polygon",
     "coordinates": [[[105.28, 20.56], [106.02, 20.56], [106.02, 21.39], [105.28, 21.39], [105.28, 20.56]]],
