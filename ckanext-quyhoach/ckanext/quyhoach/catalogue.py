@@ -1,6 +1,6 @@
 """Load the demo catalogue (data/plans.csv) into agencies and plan dossiers.
 
-The loader upserts: a row whose dossier already holds the same values is left
+The loader upserts: a row whose dossier already contains the same values is left
 alone, a changed row updates its dossier, and a row that fails validation is
 reported with its line number and field while the other rows load.
 """
@@ -21,6 +21,10 @@ from ckanext.quyhoach import agencies
 log = logging.getLogger(__name__)
 
 DATASET_TYPE = "ho-so-quy-hoach"
+REQUIRED_COLUMNS = (
+    "id_slug", "title_vi", "plan_level", "plan_type", "sector", "province_code",
+    "decision_number", "decision_date", "approving_authority",
+)
 # Fields compared to decide whether a stored dossier differs from its row.
 COMPARED_FIELDS = (
     "title", "title_en", "owner_org", "plan_level", "plan_type", "sector", "region",
@@ -37,20 +41,35 @@ class LoadReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    agencies_created: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.agencies_created)
 
     def summary(self) -> str:
         return (
-            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.agencies_created)} agencies created, "
+            f"{len(self.created)} dossiers created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.errors)} rejected"
         )
 
 
 def read_plan_rows(text: str | None = None) -> list[tuple[int, dict[str, str]]]:
-    """Return (line number, row) pairs of plans.csv, or of TEXT when given."""
+    """Return (line number, row) pairs of plans.csv, or of TEXT when given.
+
+    Raises ValueError naming the missing columns when the header lacks one.
+    """
     if text is None:
         text = resources.files("ckanext.quyhoach.data").joinpath("plans.csv").read_text("utf-8")
     reader = csv.DictReader(io.StringIO(text))
-    return [(reader.line_num, row) for row in reader]
+    missing = [column for column in REQUIRED_COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise ValueError(f"line 1: missing column(s) {', '.join(missing)}; add them to the header")
+    rows = []
+    for row in reader:
+        rows.append((reader.line_num, {key: (value or "").strip() for key, value in row.items() if key}))
+    return rows
 
 
 def _province_codes(row: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -59,10 +78,27 @@ def _province_codes(row: dict[str, str]) -> tuple[list[str], list[str]]:
     return current, former or current
 
 
+def owner_for_row(row: dict[str, str]) -> agencies.Agency:
+    """Return the agency that publishes the plan of ROW."""
+    current_codes, _ = _province_codes(row)
+    try:
+        return agencies.owner_for(row["plan_type"], row["sector"], current_codes[0] if current_codes else "")
+    except ValueError as error:
+        raise RowError("province_code", str(error)) from error
+
+
+class RowError(ValueError):
+    """A plans.csv row that cannot be mapped, with the column at fault."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(f"{column}: {message}")
+        self.column = column
+
+
 def dossier_from_row(row: dict[str, str]) -> dict[str, Any]:
     """Map one plans.csv row to the fields of a ho-so-quy-hoach dataset."""
     current_codes, decision_codes = _province_codes(row)
-    owner = agencies.owner_for(row["plan_type"], row["sector"], current_codes[0] if current_codes else "")
+    owner = owner_for_row(row)
     dossier: dict[str, Any] = {
         "type": DATASET_TYPE,
         "name": row["id_slug"],
@@ -96,11 +132,12 @@ def _site_context() -> dict[str, Any]:
     return {"user": site_user["name"], "ignore_auth": True}
 
 
-def ensure_agency(agency: agencies.Agency) -> None:
-    context = _site_context()
+def ensure_agency(agency: agencies.Agency) -> bool:
+    """Create AGENCY unless it exists; return True when it was created."""
+    context = dict(_site_context(), include_datasets=False)
     try:
-        tk.get_action("organization_show")(context, {"id": agency.name})
-        return
+        tk.get_action("organization_show")(context, {"id": agency.name, "include_datasets": False})
+        return False
     except tk.ObjectNotFound:
         pass
     tk.get_action("organization_create")(
@@ -115,6 +152,7 @@ def ensure_agency(agency: agencies.Agency) -> None:
         },
     )
     log.info("Created agency %s", agency.name)
+    return True
 
 
 def _normalise(value: Any) -> Any:
@@ -164,19 +202,30 @@ def upsert_dossier(wanted: dict[str, Any], report: LoadReport, line: int) -> Non
 
 
 def load_catalogue(text: str | None = None) -> LoadReport:
-    """Create or update the agencies and dossiers of plans.csv (or of TEXT)."""
+    """Create or update the agencies and dossiers of plans.csv (or of TEXT).
+
+    Each row is its own transaction: a rejected row leaves nothing behind and
+    does not stop the rows after it.
+    """
     report = LoadReport()
+    log.info("Loading the catalogue")
     for line, row in read_plan_rows(text):
         try:
             wanted = dossier_from_row(row)
-            current_codes, _ = _province_codes(row)
-            ensure_agency(agencies.owner_for(row["plan_type"], row["sector"], current_codes[0] if current_codes else ""))
-        except (KeyError, ValueError) as error:
-            report.errors.append(f"line {line}: {error}")
+            if ensure_agency(owner_for_row(row)):
+                report.agencies_created.append(wanted["owner_org"])
+        except KeyError as error:
+            report.errors.append(f"line {line}: missing column {error}; add it to the header")
+            continue
+        except ValueError as error:
+            report.errors.append(f"line {line} ({row.get('id_slug', '')}): {error}")
+            continue
+        except tk.ValidationError as error:
+            report.errors.append(f"line {line} (agency of {row.get('id_slug', '')}): {_format_errors(error)}")
             continue
         upsert_dossier(wanted, report, line)
     log.info("Catalogue loaded: %s", report.summary())
     return report
 
 
-__all__ = ["load_catalogue", "LoadReport", "dossier_from_row", "read_plan_rows"]
+__all__ = ["load_catalogue", "LoadReport", "RowError", "dossier_from_row", "read_plan_rows"]

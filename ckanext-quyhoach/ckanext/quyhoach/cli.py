@@ -1,3 +1,9 @@
+"""Command line of the portal: `ckan quyhoach ...`."""
+
+from __future__ import annotations
+
+import sys
+
 import click
 
 from ckanext.quyhoach import catalogue
@@ -11,12 +17,27 @@ def quyhoach():
 
 
 @quyhoach.command("load-catalogue")
-def load_catalogue():
-    """Create or update the demo catalogue's agencies and dossiers from data/."""
-    report = catalogue.load_catalogue()
+@click.option(
+    "--file",
+    "csv_file",
+    type=click.File("r", encoding="utf-8"),
+    help="A plans CSV with the columns of data/plans.csv; default: data/plans.csv.",
+)
+def load_catalogue(csv_file):
+    """Create or update the demo catalogue's agencies and dossiers from data/.
+
+    Exits with status 1 when a row was rejected; the other rows are loaded.
+    """
+    try:
+        report = catalogue.load_catalogue(csv_file.read() if csv_file else None)
+    except ValueError as error:
+        click.secho(f"Catalogue not loaded: {error}", fg="red", err=True)
+        sys.exit(1)
     for error in report.errors:
         click.secho(f"rejected {error}", fg="red", err=True)
-    if not report.created and not report.updated and not report.errors:
+    if not report.changed and not report.errors:
         click.echo(f"Nothing changed: all {len(report.unchanged)} dossiers are up to date.")
     else:
         click.echo(f"Catalogue: {report.summary()}.")
+    if report.errors:
+        sys.exit(1)

@@ -71,3 +71,49 @@ def collation_string(text: str) -> str:
     """
     letters, tones = collation_key(text)
     return "".join(f"{value:05d}" for value in letters) + " " + "".join(map(str, tones))
+
+
+# A decision or resolution number: sequence number, an optional year, then the
+# document type code with the issuing body, e.g. "81/2023/QH15", "500/QĐ-TTg",
+# "1234/QĐ-UBND" or "05/2023/NQ-HĐND". The type code may be written without
+# diacritics ("QD-TTg").
+_DECISION_NUMBER = re.compile(
+    r"^(?P<number>\d{1,6})"
+    r"(?:/(?P<year>\d{4}))?"
+    r"/(?P<code>[A-ZĐ]{1,8}\d{0,3}(?:-[A-ZĐ][A-ZĐa-zđ0-9]{0,15}){0,3})$",
+    re.IGNORECASE,
+)
+
+
+def clean_decision_number(value: str) -> str:
+    """Remove the spaces people type around "/" and "-" in a decision number."""
+    value = re.sub(r"\s*([/-])\s*", r"\1", value.strip())
+    return re.sub(r"\s+", " ", value)
+
+
+def parse_decision_number(value: str) -> dict[str, str] | None:
+    """Split a decision number into number, year and type code, or return None.
+
+    The year is "" when the number has none, as in "500/QĐ-TTg".
+    """
+    match = _DECISION_NUMBER.match(clean_decision_number(value))
+    if match is None:
+        return None
+    return {
+        "number": match["number"],
+        "year": match["year"] or "",
+        "code": match["code"],
+    }
+
+
+def decision_number_key(value: str) -> str:
+    """Return the search key of a decision number: folded, upper case, no leading zeros.
+
+    "500/QĐ-TTg", "500/QD-TTG" and "0500 / qđ-ttg" all give "500/QD-TTG".
+    """
+    parts = parse_decision_number(value)
+    if parts is None:
+        return fold(clean_decision_number(value)).upper()
+    number = str(int(parts["number"]))
+    year = f"/{parts['year']}" if parts["year"] else ""
+    return f"{number}{year}/{fold(parts['code']).upper()}"

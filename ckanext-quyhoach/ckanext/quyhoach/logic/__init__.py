@@ -1,0 +1,1 @@
+"""Validators, actions, auth functions, schema rules and template helpers."""
