@@ -10,7 +10,13 @@ from ckan.types import Context, DataDict
 
 from ckanext.quyhoach.logic import completeness, search
 
-__all__ = ["quyhoach_dossier_amendments", "quyhoach_dossier_completeness"]
+__all__ = [
+    "quyhoach_dossier_amendments",
+    "quyhoach_dossier_completeness",
+    "scheming_dataset_schema_show",
+]
+
+DOSSIER_TYPE = "ho-so-quy-hoach"
 
 
 def _show_dossier(context: Context, data_dict: DataDict, action: str) -> dict[str, Any]:
@@ -107,3 +113,20 @@ def quyhoach_dossier_amendments(context: Context, data_dict: DataDict) -> dict[s
     dossier = _show_dossier(context, data_dict, "quyhoach_dossier_amendments")
     package = model.Package.get(dossier["id"])
     return {"amends": _ancestors(context, package), "amended_by": _descendants(context, package)}
+
+
+@tk.chained_action
+@tk.side_effect_free
+def scheming_dataset_schema_show(up_func, context: Context, data_dict: DataDict):
+    """Answer a request for the schema of type ``dataset`` with the dossier schema.
+
+    The portal defines no ``dataset`` type, but ckanext-dcat 2.4.4 asks
+    scheming for it whenever it serialises the catalogue, and fails with
+    "Unknown dataset schema: dataset" without this fallback.
+    """
+    try:
+        return up_func(context, data_dict)
+    except tk.ObjectNotFound:
+        if data_dict.get("type") != "dataset":
+            raise
+        return up_func(context, dict(data_dict, type=DOSSIER_TYPE))
