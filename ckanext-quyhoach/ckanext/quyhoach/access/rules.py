@@ -181,8 +181,13 @@ def redact_resources(
 
 def redact_dataset(user: model.User | None, pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """Trim the resources of PKG_DICT in place for USER and return it."""
+    resources = pkg_dict.get("resources")
+    # Most dossiers hold only public files; they need no database lookup,
+    # which matters because search calls this once per result.
+    if not resources or all(resource_level(r) == levels.PUBLIC for r in resources):
+        return pkg_dict
     pkg = model.Package.get(pkg_dict.get("id", ""))
-    if pkg is None or "resources" not in pkg_dict:
+    if pkg is None:
         return pkg_dict
     pkg_dict["resources"] = redact_resources(user, pkg, pkg_dict["resources"])
     if "num_resources" in pkg_dict:
