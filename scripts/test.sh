@@ -18,6 +18,18 @@ if ! su postgres -c "psql -p $PG_PORT -tAc \"SELECT 1 FROM pg_database WHERE dat
 fi
 "$REPO_ROOT/scripts/solr.sh" create-core "$TEST_CORE" >/dev/null
 
+# pycsw, the CSW test peer, lives in its own virtual environment.
+PYCSW_VENV="$VAR_DIR/pycsw-venv"
+PYCSW_STAMP="$PYCSW_VENV/.quyhoach-requirements"
+if [ ! -f "$PYCSW_STAMP" ] || ! cmp -s "$REPO_ROOT/requirements-pycsw.txt" "$PYCSW_STAMP"; then
+    say "installing pycsw for the CSW harvester tests (log: $LOG_DIR/pycsw-pip.log)"
+    python3 -m venv "$PYCSW_VENV"
+    "$PYCSW_VENV/bin/pip" install -q -r "$REPO_ROOT/requirements-pycsw.txt" >"$LOG_DIR/pycsw-pip.log" 2>&1 \
+        || die "installing pycsw failed; see $LOG_DIR/pycsw-pip.log"
+    cp "$REPO_ROOT/requirements-pycsw.txt" "$PYCSW_STAMP"
+fi
+export QUYHOACH_PYCSW_PYTHON="$PYCSW_VENV/bin/python"
+
 export CKAN_SQLALCHEMY_URL="postgresql://$PG_ROLE:$(secret db_password)@127.0.0.1:$PG_PORT/$TEST_DB"
 export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/$TEST_CORE"
 export CKAN_INI="$REPO_ROOT/config/test.ini"

@@ -84,7 +84,9 @@ create_sysadmin
 say "loading the demo catalogue from data/"
 ckan_cli quyhoach load-catalogue >"$LOG_DIR/load-catalogue.log" 2>&1 \
     || die "loading the catalogue failed; see $LOG_DIR/load-catalogue.log"
-# Print the loader's report without CKAN's log lines.
+ckan_cli quyhoach-access load-samples >>"$LOG_DIR/load-catalogue.log" 2>&1 \
+    || die "loading the access-control samples failed; see $LOG_DIR/load-catalogue.log"
+# Print the loaders' reports without CKAN's log lines.
 grep -v "^[0-9-]* [0-9:,]* [A-Z]" "$LOG_DIR/load-catalogue.log" | grep -v "^\s" || true
 
 say "starting CKAN on http://127.0.0.1:$CKAN_PORT"
