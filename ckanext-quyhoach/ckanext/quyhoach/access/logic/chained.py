@@ -12,10 +12,9 @@
 - organization_show and group_show drop hidden dossiers from `packages`:
   CKAN's featured-organization helper on the home page calls them with
   ignore_auth, which turns off the permission labels of their dataset search.
-
-NOTE: tag_list, tag_autocomplete and format_autocomplete read the tag and
-resource tables directly, so a free tag or format used only by hidden
-dossiers can still be listed there (no titles, names or files).
+- tag_list, tag_autocomplete and format_autocomplete read the tag and
+  resource tables directly, so they keep only the free tags and formats
+  that a dataset search by the same user finds.
 """
 
 from __future__ import annotations
@@ -221,6 +220,48 @@ def package_update(up: Callable[..., Any], context: Context, data_dict: DataDict
     return up(context, data_dict)
 
 
+def _visible_facet_values(context: Context, field: str) -> set[str]:
+    """Return the values of FIELD over the datasets the caller may see, lower-cased."""
+    search_context = {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")}
+    result = tk.get_action("package_search")(
+        search_context,
+        {"q": "*:*", "rows": 0, "facet.field": [field], "facet.limit": -1, "include_private": True},
+    )
+    items = result.get("search_facets", {}).get(field, {}).get("items", [])
+    return {item["name"].lower() for item in items}
+
+
+def _tag_name(tag: Any) -> str:
+    return (tag.get("name", "") if isinstance(tag, dict) else str(tag)).lower()
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_list(up: Callable[..., Any], context: Context, data_dict: DataDict) -> list[Any]:
+    tags = up(context, data_dict)
+    if data_dict.get("vocabulary_id"):
+        return tags
+    visible = _visible_facet_values(context, "tags")
+    return [tag for tag in tags if _tag_name(tag) in visible]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_autocomplete(up: Callable[..., Any], context: Context, data_dict: DataDict) -> list[str]:
+    names = up(context, data_dict)
+    if data_dict.get("vocabulary_id"):
+        return names
+    visible = _visible_facet_values(context, "tags")
+    return [name for name in names if name.lower() in visible]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def format_autocomplete(up: Callable[..., Any], context: Context, data_dict: DataDict) -> list[str]:
+    visible = _visible_facet_values(context, "res_format")
+    return [name for name in up(context, data_dict) if name.lower() in visible]
+
+
 def get_actions() -> dict[str, Callable[..., Any]]:
     actions = {
         "package_search": package_search,
@@ -230,6 +271,9 @@ def get_actions() -> dict[str, Callable[..., Any]]:
         "group_show": group_show,
         "package_create": package_create,
         "package_update": package_update,
+        "tag_list": tag_list,
+        "tag_autocomplete": tag_autocomplete,
+        "format_autocomplete": format_autocomplete,
     }
     if p.plugin_loaded("activity"):
         actions["activity_create"] = activity_create
