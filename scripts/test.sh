@@ -17,6 +17,8 @@ if ! su postgres -c "psql -p $PG_PORT -tAc \"SELECT 1 FROM pg_database WHERE dat
     su postgres -c "createdb -p $PG_PORT -O $PG_ROLE -E UTF-8 $TEST_DB"
 fi
 "$REPO_ROOT/scripts/solr.sh" create-core "$TEST_CORE" >/dev/null
+# The harvester tests run a second portal, a provincial peer, on this core.
+"$REPO_ROOT/scripts/solr.sh" create-core ckan_peer >/dev/null
 
 # pycsw, the CSW test peer, lives in its own virtual environment.
 PYCSW_VENV="$VAR_DIR/pycsw-venv"
