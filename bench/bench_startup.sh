@@ -46,7 +46,7 @@ read -r second_s second_mb < <(timed_up "$WORK/second.log")
 sleep 30
 ckan_mb="$(rss_mb "$(cat "$CLONE/var/run/ckan.pid")")"
 solr_mb="$(rss_mb "$(cat "$CLONE/var/solr/solr.pid")")"
-catalogue="$(grep -m1 -i "catalogue\|nothing changed" "$WORK/first.log" || true)"
+catalogue="$(grep -m1 "^Catalogue:\|^Nothing changed" "$WORK/first.log" || true)"
 
 cat >"$RESULTS" <<MD
 # Start-up: scripts/up.sh on a fresh clone
