@@ -235,10 +235,11 @@ def _tag_name(tag: Any) -> str:
     return (tag.get("name", "") if isinstance(tag, dict) else str(tag)).lower()
 
 
-@tk.chained_action
-@tk.side_effect_free
-def tag_list(up: Callable[..., Any], context: Context, data_dict: DataDict) -> list[Any]:
-    tags = up(context, data_dict)
+def _visible_free_tags(context: Context, data_dict: DataDict, tags: list[Any]) -> list[Any]:
+    """Keep the TAGS (names or dicts) that the caller's dataset search finds.
+
+    Vocabulary tags are not in the `tags` facet, so they are returned as they are.
+    """
     if data_dict.get("vocabulary_id"):
         return tags
     visible = _visible_facet_values(context, "tags")
@@ -247,12 +248,14 @@ def tag_list(up: Callable[..., Any], context: Context, data_dict: DataDict) -> l
 
 @tk.chained_action
 @tk.side_effect_free
+def tag_list(up: Callable[..., Any], context: Context, data_dict: DataDict) -> list[Any]:
+    return _visible_free_tags(context, data_dict, up(context, data_dict))
+
+
+@tk.chained_action
+@tk.side_effect_free
 def tag_autocomplete(up: Callable[..., Any], context: Context, data_dict: DataDict) -> list[str]:
-    names = up(context, data_dict)
-    if data_dict.get("vocabulary_id"):
-        return names
-    visible = _visible_facet_values(context, "tags")
-    return [name for name in names if name.lower() in visible]
+    return _visible_free_tags(context, data_dict, up(context, data_dict))
 
 
 @tk.chained_action
