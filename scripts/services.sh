@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Start, stop or check PostgreSQL, Redis and Solr on 127.0.0.1.
-#   services.sh start    start what is down; keep what runs
+#   services.sh start    start what is down and keep what runs
 #   services.sh stop     stop Redis and Solr started here, and the PostgreSQL cluster
-#   services.sh status   print each service's state; exit 3 when one is down
+#   services.sh status   print each service's state, and exit 3 when one is down
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 

@@ -44,7 +44,7 @@ wait_for_portal() {
         sleep 0.5
     done
     tail -n 20 "$LOG_DIR/ckan.log" >&2 || true
-    die "CKAN did not answer on $url within 60 s; see $LOG_DIR/ckan.log"
+    die "CKAN did not respond on $url within 60 s; see $LOG_DIR/ckan.log"
 }
 
 check_ckan_port() {

@@ -1,4 +1,4 @@
-"""Pages answer with a clear 503 page, not a traceback, when Solr is down."""
+"""Pages return a clear 503 page, not a traceback, when Solr is down."""
 
 import pytest
 

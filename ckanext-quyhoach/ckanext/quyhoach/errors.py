@@ -1,7 +1,7 @@
 """Error pages for a search engine or queue that is down.
 
-Without these handlers CKAN answers "Internal server error" when Solr or Redis
-stops answering. A reader gets a 503 page that names the service instead, and
+Without these handlers CKAN returns "Internal server error" when Solr or Redis
+stops responding. A reader gets a 503 page that names the service instead, and
 the log keeps one line with the cause.
 """
 

@@ -118,7 +118,7 @@ def quyhoach_dossier_amendments(context: Context, data_dict: DataDict) -> dict[s
 @tk.chained_action
 @tk.side_effect_free
 def scheming_dataset_schema_show(up_func, context: Context, data_dict: DataDict):
-    """Answer a request for the schema of type ``dataset`` with the dossier schema.
+    """Return the dossier schema when the schema of type ``dataset`` is requested.
 
     The portal defines no ``dataset`` type, but ckanext-dcat 2.4.4 asks
     scheming for it whenever it serialises the catalogue, and fails with
