@@ -30,6 +30,7 @@ __all__ = [
     "quyhoach_map_scale",
     "quyhoach_not_in_future",
     "quyhoach_province_code",
+    "quyhoach_provenance",
     "quyhoach_sha256",
     "quyhoach_year",
 ]
@@ -210,6 +211,40 @@ def _unique_name(base: str, own_id: Any) -> str:
     # NOTE: after 998 dossiers with one title the name is left taken, so
     # package_name_validator rejects it with CKAN's "URL already in use".
     return candidate
+
+
+def quyhoach_provenance(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """Keep a harvested dossier's provenance field unless a harvester sets it.
+
+    The web form has no provenance fields and an agency editor may not forge
+    them, so a missing value, or one sent by a user who is not a sysadmin,
+    gives way to the stored value. Harvesters run as the site user (a
+    sysadmin) and write the field; a sysadmin can clear it by sending "".
+    """
+    value = data.get(key)
+    if value not in (None, tk.missing) and _may_set_provenance(context):
+        if value == "":
+            data[key] = tk.missing
+        return
+    stored = _stored_field(data, key[-1])
+    data[key] = stored if stored not in (None, "") else tk.missing
+
+
+def _may_set_provenance(context: Context) -> bool:
+    if context.get("ignore_auth"):
+        return True
+    user = context.get("auth_user_obj") or model.User.get(context.get("user") or "")
+    return bool(user and user.sysadmin)
+
+
+def _stored_field(data: FlattenDataDict, field_name: str) -> Any:
+    package_id = data.get(("id",))
+    if package_id in (None, "", tk.missing):
+        return None
+    package = model.Package.get(package_id)
+    return package.extras.get(field_name) if package else None
 
 
 def quyhoach_province_code(value: Any) -> Any:
