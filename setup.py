@@ -32,7 +32,7 @@ setup(
         ],
         "ckanext.quyhoach.access": ["*.yaml", "templates/**/*"],
         "ckanext.quyhoach.spatial": ["*.yaml", "templates/**/*", "assets/**/*"],
-        "ckanext.quyhoach.harvesters": ["*.yaml"],
+        "ckanext.quyhoach.harvesters": ["*.yaml", "templates/**/*"],
         "ckanext.quyhoach.schemas": ["*.yaml"],
         "ckanext.quyhoach.data": ["*.csv"],
     },

@@ -1,6 +1,7 @@
 """Plugins of the harvesters: one per protocol, plus ``quyhoach_harvest``,
-which declares the config options and adds the job report and manifest check
-actions and the job report helper.
+which declares the config options, adds the job report and manifest check
+actions and the job report helper, and shows the job counts on the harvest
+job pages.
 
 Enable ``quyhoach_harvest`` with any of the harvester plugins; the harvesters
 read their options through it.
@@ -16,8 +17,15 @@ from . import manifest, report
 
 @tk.blanket.config_declarations
 class QuyhoachHarvestPlugin(p.SingletonPlugin):
+    p.implements(p.IConfigurer)
     p.implements(p.IActions)
     p.implements(p.ITemplateHelpers)
+
+    def update_config(self, config):
+        # Our snippets/job_details.html replaces ckanext-harvest's: the
+        # template directory of the plugin listed first wins, and
+        # config/base.ini lists this plugin before harvest.
+        tk.add_template_directory(config, "templates")
 
     def get_actions(self):
         return {

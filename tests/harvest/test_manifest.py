@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.tests import factories
 from ckanext.harvest.model import HarvestObject
 
+from access.flow import PASSWORD, login
 from .conftest import create_source, run_job
 
 DATA = Path(__file__).parent / "data" / "manifest"
@@ -80,6 +83,14 @@ class TestJobReport:
     def test_progress_complete(self, csv_source):
         report = run_job(csv_source)
         assert report["progress"] == {"done": 2, "total": 2}
+
+    @pytest.mark.parametrize("count, shown", [("expected", "2"), ("created", "2"), ("unchanged", "0"), ("errored", "0")])
+    def test_job_page_shows_count(self, app, csv_source, count, shown):
+        report = run_job(csv_source)
+        login(app, factories.Sysadmin(password=PASSWORD))
+        page = app.get(f"/harvest/{csv_source['name']}/job/{report['job_id']}").get_data(as_text=True)
+        row = re.search(rf'<tr data-count="{count}">.*?<td>([^<]*)</td>', page, re.S)
+        assert row.group(1).strip() == shown
 
 
 class TestManifestJson:
