@@ -11,6 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories
 from ckanext.harvest.model import HarvestObject
+from ckanext.quyhoach.harvesters.cli import quyhoach_harvest
 
 from access.flow import PASSWORD, login
 from .conftest import create_source, run_job
@@ -136,3 +137,21 @@ class TestManifestProblems:
             {"manifest": (DATA / "dossiers.json").read_text("utf-8"), "format": "json", "owner_org": agency["name"]},
         )
         assert (result["valid"], result["count"]) == (True, 1)
+
+
+class TestSourceCommands:
+    def test_source_show_has_type(self, csv_source):
+        shown = tk.get_action("harvest_source_show")({"ignore_auth": True}, {"id": csv_source["name"]})
+        assert shown["source_type"] == "quyhoach_manifest"
+
+    def test_source_create_returns_status(self, csv_source):
+        assert csv_source["status"]["job_count"] == 0
+
+    def test_report_command_prints_counts(self, cli, csv_source):
+        run_job(csv_source)
+        result = cli.invoke(quyhoach_harvest, ["report", csv_source["name"]])
+        assert "expected 2, received 2, created 2" in result.output
+
+    def test_report_command_unknown_source(self, cli):
+        result = cli.invoke(quyhoach_harvest, ["report", "khong-co-nguon"])
+        assert result.exit_code == 1
