@@ -4,7 +4,9 @@ name, bad input, and a reindex that survives a bad stored geometry.
 Dossiers are built from the real provinces (data/provinces.csv bounding boxes).
 """
 
+import html
 import json
+import re
 
 import pytest
 from ckan import model
@@ -243,6 +245,13 @@ class TestReindex:
         )
 
 
+def _search_map_features(app, **params):
+    """Return the result extents that the search page hands to its map."""
+    page = app.get("/ho-so-quy-hoach/", query_string=params).get_data(as_text=True)
+    match = re.search(r'id="quyhoach-search-results" hidden data-geojson="([^"]*)"', page)
+    return json.loads(html.unescape(match.group(1)))["features"]
+
+
 class TestDossierPage:
     def test_dossier_page_has_map_extent(self, app, catalogue):
         response = app.get("/ho-so-quy-hoach/quy-hoach-tinh-ca-mau")
@@ -253,6 +262,26 @@ class TestDossierPage:
         response = app.get("/ho-so-quy-hoach/")
 
         assert 'data-module="spatial-query"' in response.get_data(as_text=True)
+
+    def test_search_map_draws_listed_extents(self, app, catalogue):
+        features = _search_map_features(app, ext_place="Hà Nội")
+
+        assert {feature["properties"]["title"] for feature in features} == {
+            "Quy Hoach Tong The Quoc Gia",
+            "Quy Hoach Vung Dong Bang Song Hong",
+            "Quy Hoach Thu Do Ha Noi",
+            "Khu Do Thi Hoan Kiem",
+        }
+
+    def test_search_map_national_extent_first(self, app, catalogue):
+        features = _search_map_features(app, ext_place="Hà Nội")
+
+        assert features[0]["properties"]["plan_level"] == "national"
+
+    def test_search_map_extent_links_dossier(self, app, catalogue):
+        features = _search_map_features(app, q="name:quy-hoach-tinh-ca-mau")
+
+        assert features[0]["properties"]["url"] == "/ho-so-quy-hoach/quy-hoach-tinh-ca-mau"
 
     def test_point_page_lists_hanoi_plan(self, app, catalogue):
         response = app.get("/quy-hoach-tai-diem", query_string={"lon": HOAN_KIEM[0], "lat": HOAN_KIEM[1]})

@@ -15,7 +15,8 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchQueryError
-from shapely.geometry import box, mapping
+from shapely.errors import ShapelyError
+from shapely.geometry import box, mapping, shape
 
 from ckanext.quyhoach.spatial import actions, coverage, gazetteer, views
 from ckanext.quyhoach.spatial.extents import detect_format
@@ -67,6 +68,37 @@ def extent_for_display(pkg_dict: dict[str, Any]) -> str | None:
         return stored if isinstance(stored, str) else json.dumps(stored)
     derived = coverage.derived_extent(pkg_dict)
     return to_geojson(derived) if derived is not None else None
+
+
+# Result extents on the search map are simplified to about 500 m, which is
+# finer than the sidebar map shows and keeps the page small.
+RESULT_TOLERANCE_DEGREES = 0.005
+
+
+def results_geojson(packages: list[dict[str, Any]]) -> str:
+    """Return the extents of a page of search results as a FeatureCollection.
+
+    Each feature carries the dossier's title, plan level and page URL, so
+    the search map can draw where the listed dossiers are and link to them.
+    A dossier whose extent cannot be read is left off the map.
+    """
+    features = []
+    for package in packages:
+        try:
+            text = extent_for_display(package)
+            geometry = shape(json.loads(text)).simplify(RESULT_TOLERANCE_DEGREES) if text else None
+        except (ValueError, TypeError, AttributeError, ShapelyError) as error:
+            log.warning("Dataset %s: extent not drawn on the search map: %s", package.get("id"), error)
+            continue
+        if geometry is None or geometry.is_empty:
+            continue
+        url = tk.h.url_for(f"{package.get('type') or 'dataset'}.read", id=package["name"])
+        properties = {"title": package.get("title") or package["name"], "url": url, "plan_level": package.get("plan_level")}
+        features.append((geometry.area, {"type": "Feature", "properties": properties, "geometry": mapping(geometry)}))
+    # Largest first, so a national plan's extent lies under the provincial
+    # ones and each small extent stays clickable.
+    features = [feature for _, feature in sorted(features, key=lambda item: -item[0])]
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
 
 
 def province_context_geojson() -> str:
@@ -131,6 +163,7 @@ class QuyhoachSpatialPlugin(p.SingletonPlugin):
         return {
             "quyhoach_spatial_extent": extent_for_display,
             "quyhoach_spatial_context": province_context_geojson,
+            "quyhoach_spatial_results": results_geojson,
             "quyhoach_spatial_vietnam_extent": lambda: to_geojson(box(*gazetteer.vietnam_bbox())),
         }
 

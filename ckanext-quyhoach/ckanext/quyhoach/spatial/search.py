@@ -68,7 +68,8 @@ def point_filter(lon: float, lat: float) -> str:
 def place_filter(name: str) -> str:
     """Return a filter for the dossiers covering the places named NAME.
 
-    National plans cover every place. Raises SpatialQueryError when no
+    National plans cover every place, and a dossier whose extent lies within
+    the place's provinces covers it too. Raises SpatialQueryError when no
     province or region has that name.
     """
     places = gazetteer.search_places(name)
@@ -79,7 +80,15 @@ def place_filter(name: str) -> str:
         )
     codes = sorted({code for place in places for code in place.current_codes})
     quoted = " OR ".join(f'"{code}"' for code in codes)
-    return f"({COVERED_CODES_FIELD}:({quoted}) OR plan_level:national)"
+    # A dossier with its own extent and no province codes (an urban plan,
+    # say) is found when its extent lies within one of the provinces' boxes.
+    # NOTE: the boxes are bounding boxes, so a small plan just across the
+    # border, inside the box of a neighbour, is found too.
+    within = " OR ".join(
+        f'{GEOMETRY_FIELD}:"IsWithin(ENVELOPE({west}, {east}, {north}, {south}))"'
+        for west, south, east, north in gazetteer.province_bboxes(codes)
+    )
+    return f"({COVERED_CODES_FIELD}:({quoted}) OR plan_level:national OR {within})"
 
 
 def _bbox_filter(extras: MutableMapping[str, Any]) -> str | None:
