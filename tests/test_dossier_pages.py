@@ -14,6 +14,7 @@ def dossier(clean_db, clean_index):
     original = helpers.call_action(
         "package_create", context=dict(context),
         type="ho-so-quy-hoach", name="lao-cai", title="Quy hoạch tỉnh Lào Cai",
+        title_en="Lao Cai Provincial Master Plan",
         owner_org=agency["id"], plan_level="provincial", plan_type="provincial",
         province_codes=["10"], decision_number="1597/QĐ-TTg", decision_date="2023-12-14",
         approving_authority="Thủ tướng Chính phủ", legal_status="in_force",
@@ -72,6 +73,16 @@ class TestDossierPage:
 
         assert "Statutory completeness" in response.body
 
+    def test_heading_in_english(self, app, dossier):
+        response = app.get("/en/ho-so-quy-hoach/lao-cai")
+
+        assert '<h1 class="quyhoach-dossier-title">\n  Lao Cai Provincial Master Plan' in response.body
+
+    def test_heading_in_vietnamese(self, app, dossier):
+        response = app.get("/ho-so-quy-hoach/lao-cai")
+
+        assert '<h1 class="quyhoach-dossier-title">\n  Quy hoạch tỉnh Lào Cai' in response.body
+
 
 class TestSearchPage:
     @pytest.mark.parametrize(
@@ -90,6 +101,11 @@ class TestSearchPage:
         response = app.get("/ho-so-quy-hoach/", query_string={"ext_in_force_on": "2024-01-01"})
 
         assert "Điều chỉnh quy hoạch tỉnh Lào Cai" not in response.body
+
+    def test_result_title_in_english(self, app, dossier):
+        response = app.get("/en/ho-so-quy-hoach/")
+
+        assert ">\n    Lao Cai Provincial Master Plan\n  </a>" in response.body
 
     def test_facet_label_in_english(self, app, dossier):
         response = app.get("/en/ho-so-quy-hoach/")

@@ -16,6 +16,8 @@ __all__ = [
     "quyhoach_amendments",
     "quyhoach_choice_label",
     "quyhoach_completeness",
+    "quyhoach_display_title",
+    "quyhoach_other_title",
     "quyhoach_field_groups",
     "quyhoach_in_force_on",
     "quyhoach_province_names",
@@ -65,6 +67,20 @@ def quyhoach_choice_label(field_name: str, value: str, resource: bool = False) -
         if choice["value"] == value:
             return _label_text(choice["label"])
     return value
+
+
+def quyhoach_display_title(pkg: dict[str, Any]) -> str:
+    """Return the dossier's title in the page's language: title_en on English
+    pages when the dossier has one, else the Vietnamese title."""
+    if _language() == "en" and pkg.get("title_en"):
+        return pkg["title_en"]
+    return pkg.get("title") or pkg.get("name") or ""
+
+
+def quyhoach_other_title(pkg: dict[str, Any]) -> str | None:
+    """Return the title in the other language, shown under the heading, or None."""
+    other = pkg.get("title") if _language() == "en" else pkg.get("title_en")
+    return other if other and other != quyhoach_display_title(pkg) else None
 
 
 def quyhoach_field_groups() -> list[dict[str, Any]]:
