@@ -10,7 +10,8 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories
-from ckanext.harvest.model import HarvestObject
+from ckanext.harvest import queue
+from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.quyhoach.harvesters.cli import quyhoach_harvest
 
 from access.flow import PASSWORD, login
@@ -92,6 +93,18 @@ class TestJobReport:
         page = app.get(f"/harvest/{csv_source['name']}/job/{report['job_id']}").get_data(as_text=True)
         row = re.search(rf'<tr data-count="{count}">.*?<td>([^<]*)</td>', page, re.S)
         assert row.group(1).strip() == shown
+
+
+    def test_running_job_page_shows_progress(self, app, csv_source):
+        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+        job_dict = tk.get_action("harvest_job_create")({"user": site_user["name"]}, {"source_id": csv_source["id"], "run": False})
+        job = HarvestJob.get(job_dict["id"])
+        job.status = "Running"
+        job.save()
+        queue.gather_stage(queue.get_harvester("quyhoach_manifest"), job)
+        login(app, factories.Sysadmin(password=PASSWORD))
+        page = app.get(f"/harvest/{csv_source['name']}/job/{job.id}").get_data(as_text=True)
+        assert "Tiến độ: 0 trên 2 bản ghi (0%)" in page
 
 
 class TestManifestJson:
