@@ -19,6 +19,7 @@ from . import cli, manifest, report
 # index is validated with the create schema, so it lacks source_type, config
 # and frequency, and `ckan harvester run-test` and `source create` fail with
 # KeyError or AttributeError. Sources are few, so read them from the database.
+@tk.side_effect_free
 @tk.chained_action
 def harvest_source_show(up_func, context, data_dict):
     tk.check_access("harvest_source_show", context, data_dict)

@@ -157,6 +157,10 @@ class TestSourceCommands:
         shown = tk.get_action("harvest_source_show")({"ignore_auth": True}, {"id": csv_source["name"]})
         assert shown["source_type"] == "quyhoach_manifest"
 
+    def test_source_show_answers_get(self, app, csv_source):
+        response = app.get("/api/3/action/harvest_source_show", query_string={"id": csv_source["name"]})
+        assert response.json["result"]["source_type"] == "quyhoach_manifest"
+
     def test_source_create_returns_status(self, csv_source):
         assert csv_source["status"]["job_count"] == 0
 
