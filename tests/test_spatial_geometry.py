@@ -176,6 +176,19 @@ class TestIndexGeometry:
 
         assert json.loads(index_geojson(quad, 1000))["type"] == "MultiPolygon"
 
+    def test_collection_of_boxes_sent_as_one_multipolygon(self):
+        # ckanext-spatial would send Solr one WKT value per five-position
+        # polygon of a GeometryCollection, and spatial_geom takes one value.
+        boxes = {"type": "GeometryCollection", "geometries": [
+            {"type": "Polygon", "coordinates": [[[105, 20], [106, 20], [106, 21], [105, 21], [105, 20]]]},
+            {"type": "Polygon", "coordinates": [[[107, 20], [108, 20], [108, 21], [107, 21], [107, 20]]]},
+        ]}
+
+        indexed = json.loads(index_geojson(boxes, 1000))
+
+        assert indexed["type"] == "MultiPolygon"
+        assert len(indexed["coordinates"]) == 2
+
     def test_large_polygon_simplified_to_limit(self):
         geometry = shape({"type": "Polygon", "coordinates": [_ring(5000)]})
 

@@ -155,6 +155,52 @@ class TestBBoxSearch:
         assert "quy-hoach-tinh-ca-mau" in self._search(ext_bbox="-260,5,-250,12")
 
 
+TRIANGLE = {"type": "Polygon", "coordinates": [[[105, 20], [106, 20], [105, 21], [105, 20]]]}
+TWO_BOXES = {"type": "GeometryCollection", "geometries": [
+    {"type": "Polygon", "coordinates": [[[105, 20], [106, 20], [106, 21], [105, 21], [105, 20]]]},
+    {"type": "Polygon", "coordinates": [[[107, 20], [108, 20], [108, 21], [107, 21], [107, 20]]]},
+]}
+
+
+@pytest.fixture
+def exact_shapes(clean_db, clean_index):
+    user = factories.Sysadmin()
+    agency = factories.Organization(agency_kind="ministry")
+    _dossier(user, agency, "khu-tam-giac", plan_level="urban", plan_type="urban_general",
+             spatial=json.dumps(TRIANGLE))
+    _dossier(user, agency, "hai-khu-tach-roi", plan_level="urban", plan_type="urban_general",
+             spatial=json.dumps(TWO_BOXES))
+
+
+@pytest.mark.usefixtures("exact_shapes")
+class TestExactGeometry:
+    """The index checks the geometry itself, not only its grid cells or bounding box."""
+
+    def _at(self, lon, lat):
+        return _names(helpers.call_action("quyhoach_plans_at_point", lon=lon, lat=lat))
+
+    def test_point_just_inside_triangle_found(self):
+        assert "khu-tam-giac" in self._at(105.499, 20.499)
+
+    def test_point_just_outside_triangle_missed(self):
+        # About 150 m beyond the long edge. A grid-only field with distErrPct
+        # 0.025 matched this point (Solr 9.10.1).
+        assert "khu-tam-giac" not in self._at(105.501, 20.501)
+
+    def test_point_in_each_box_found(self):
+        assert "hai-khu-tach-roi" in self._at(105.5, 20.5)
+        assert "hai-khu-tach-roi" in self._at(107.5, 20.5)
+
+    def test_point_between_boxes_missed(self):
+        assert "hai-khu-tach-roi" not in self._at(106.5, 20.5)
+
+    def test_within_one_part_misses_collection(self):
+        names = _names(helpers.call_action(
+            "package_search", ext_bbox="104.9,19.9,106.1,21.1", ext_spatial_relation="within"))
+
+        assert names == {"khu-tam-giac"}
+
+
 @pytest.mark.usefixtures("catalogue")
 class TestPlaceSearch:
     def _place(self, name):

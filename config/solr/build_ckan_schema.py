@@ -14,9 +14,17 @@ Fields added:
   queries over these fields, and Solr computes functions over point fields
   from docValues only (point fields cannot be uninverted), so docValues="true"
   is required here. Schema version 1.6 does not enable it by default.
-* spatial_geom: multivalued location_rpt, for the solr-spatial-field backend.
-  That backend sends a list of WKT strings and filters with
+* spatial_geom: single-valued location_rpt, for the solr-spatial-field
+  backend, which filters with
   ``{!field f=spatial_geom}Intersects(ENVELOPE(minx, maxx, maxy, miny))``.
+  The field type below cannot be multivalued. The backend sends several WKT
+  values only for a GeometryCollection of five-position polygons, which
+  ckanext.quyhoach.spatial.index turns into a MultiPolygon, so one value per
+  dataset arrives. NOTE: without the quyhoach_spatial plugin, such a dataset
+  is rejected by Solr (HTTP 400, multiple values for a single-valued field);
+  ckanext-spatial's own test_geometry_collection indexes one. The geometry
+  is kept in docValues, so the field is not stored; the [geo] document
+  transformer returns it, e.g. fl=spatial_geom:[geo f=spatial_geom].
 
 Analysis classes: every tokenizer and filter factory in CKAN 2.12's schema
 (Whitespace, WordDelimiterGraph, FlattenGraph, LowerCase, SnowballPorter,
@@ -31,24 +39,51 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-# Field type of spatial_geom. JTS (jts-core on the launcher's classpath) is
+# Field type of spatial_geom: RptWithGeometrySpatialField (Solr 9.10.1) indexes
+# a coarse prefix-tree grid to find candidates and keeps each geometry in
+# docValues, against which it checks every candidate that the grid cannot
+# decide. Results are therefore exact whatever distErrPct is, and distErrPct
+# (the grid detail as a fraction of the shape's size) only trades indexing
+# time against query time. The type rejects multiValued fields.
+# JTS (jts-core on the launcher's classpath, 1.17.0, see launcher/pom.xml) is
 # needed for polygons. validationRule="repairBuffer0" repairs an invalid
 # polygon, such as a self-intersecting ring, with a zero-width buffer instead
 # of rejecting the document. Unparsable WKT is still rejected with HTTP 400.
 # NOTE: for a self-intersecting "bowtie" ring the repair keeps only one of the
-# two lobes (checked with JTS 1.19.0), so the other lobe is not searchable.
+# two lobes (checked with JTS 1.17.0 and 1.19.0), so the other lobe is not
+# searchable.
 # ckanext-spatial's solr-spatial-field backend skips invalid shapes itself,
 # except five-point rings, which it turns into boxes.
-# distErrPct is the allowed shape error as a fraction of the shape's size.
 # maxDistErr is in distanceUnits, so 0.001 km (1 m) is the finest grid level.
+#
+# Measured on 2,000 dossiers generated as in bench/bench_spatial.py (at most
+# 1,000 vertices each), one run per row on 2 cores shared with other work, so
+# the times are rough. "False" counts false positives among 4,352 true hits of
+# 180 bbox, point and IsWithin filters, checked against shapely. docs/s counts
+# Solr's update requests only. Query times are bbox filter median / p95 in ms.
+#   class, grid, distErrPct          docs/s  index MB  false  bbox ms
+#   SpatialRecursivePrefixTree 0.025     14      63.4     72   4.0 / 14.0
+#   SpatialRecursivePrefixTree 0.15     238      15.8    313   2.2 / 8.1
+#   RptWithGeometry geohash 0.15        252      16.6      0   3.6 / 10.8
+#   RptWithGeometry geohash 0.25        470      15.2      0   4.3 / 12.3
+#   RptWithGeometry packedQuad 0.15     352      15.8      0   3.3 / 6.2
+#     the same with the shape cache     388      15.8      0   2.3 / 4.1
+#   RptWithGeometry packedQuad 0.25
+#     with the shape cache              593      14.6      0   3.1 / 6.5
+# The first row is the type used before. The shape cache is the
+# perSegSpatialFieldCache_spatial_geom entry in ckan/conf/solrconfig.xml.
+# packedQuad with distErrPct 0.15 (Solr's default for this class) and the
+# cache gave the lowest query times of the exact rows. bench/results/spatial.md
+# has the figures at 10,000 and 100,000 dossiers.
 LOCATION_RPT_TYPE = """\
     <!-- Added for ckanext-spatial (solr-spatial-field backend). -->
-    <fieldType name="location_rpt" class="solr.SpatialRecursivePrefixTreeFieldType"
+    <fieldType name="location_rpt" class="solr.RptWithGeometrySpatialField"
                spatialContextFactory="JTS"
                geo="true"
                autoIndex="true"
                validationRule="repairBuffer0"
-               distErrPct="0.025"
+               prefixTree="packedQuad"
+               distErrPct="0.15"
                maxDistErr="0.001"
                distanceUnits="kilometers"/>
 """
@@ -59,8 +94,8 @@ SPATIAL_FIELDS = {
     "miny": '<field name="miny" type="float" indexed="true" stored="true" docValues="true"/>',
     "maxy": '<field name="maxy" type="float" indexed="true" stored="true" docValues="true"/>',
     "spatial_geom": (
-        '<field name="spatial_geom" type="location_rpt" indexed="true" stored="true"'
-        ' multiValued="true"/>'
+        '<field name="spatial_geom" type="location_rpt" indexed="true" stored="false"'
+        ' multiValued="false"/>'
     ),
 }
 

@@ -98,12 +98,35 @@ def _check_position(position: Any, path: str) -> None:
         )
 
 
+def _is_plain_position(position: Any) -> bool:
+    """Return True when POSITION is a list of 2 or 3 finite numbers within the ranges.
+
+    This pre-check builds no path string, so large rings are checked fast.
+    On False, _check_position runs the full check and raises the error.
+    """
+    if type(position) is not list or not 2 <= len(position) <= 3:
+        return False
+    for number in position:
+        if type(number) is not float and type(number) is not int:
+            return False
+    lon, lat = position[0], position[1]
+    # NaN fails every comparison, and infinity fails the ranges.
+    if not (-90 <= lat <= 90 and -MAX_UNWRAPPED_LONGITUDE <= lon <= MAX_UNWRAPPED_LONGITUDE):
+        return False
+    return len(position) == 2 or math.isfinite(position[2])
+
+
 def _check_coordinates(coordinates: Any, depth: int, path: str) -> None:
     if depth == 0:
         _check_position(coordinates, path)
         return
     if not isinstance(coordinates, list):
         raise GeometryError(f"Invalid coordinates at {path}: expected an array.")
+    if depth == 1:
+        for index, position in enumerate(coordinates):
+            if not _is_plain_position(position):
+                _check_position(position, f"{path}[{index}]")
+        return
     for index, item in enumerate(coordinates):
         _check_coordinates(item, depth - 1, f"{path}[{index}]")
 

@@ -72,14 +72,19 @@ def _as_multi(geometry: BaseGeometry) -> BaseGeometry:
 def simplify_for_index(geometry: BaseGeometry, max_vertices: int) -> BaseGeometry:
     """Simplify GEOMETRY until it has at most MAX_VERTICES vertices.
 
-    Falls back to the convex hull, then to the bounding box, so the result
-    always fits. Topology is preserved at each tolerance tried.
+    Tries each tolerance with topology preserved and returns the first valid
+    result within the limit. Falls back to the convex hull, then to the
+    bounding box, so the result always fits.
     """
     if count_vertices(geometry) <= max_vertices:
         return geometry
     for tolerance in SIMPLIFY_TOLERANCES:
         simpler = geometry.simplify(tolerance, preserve_topology=True)
-        if simpler.is_valid and not simpler.is_empty and count_vertices(simpler) <= max_vertices:
+        # The vertex count is cheap and rejects most tries, so the costly
+        # validity check runs only on a result that fits.
+        if count_vertices(simpler) > max_vertices or simpler.is_empty:
+            continue
+        if simpler.is_valid:
             return simpler
     hull = geometry.convex_hull
     if count_vertices(hull) <= max_vertices:
@@ -88,13 +93,18 @@ def simplify_for_index(geometry: BaseGeometry, max_vertices: int) -> BaseGeometr
 
 
 def index_geometry(geometry: BaseGeometry, max_vertices: int) -> BaseGeometry:
-    """Return GEOMETRY in the form that Solr's location_rpt field accepts."""
+    """Return GEOMETRY in the form that Solr's location_rpt field accepts.
+
+    The result is valid, and any area in it is a MultiPolygon, so
+    ckanext-spatial sends Solr one WKT value for the single-valued field.
+    """
     geometry = simplify_for_index(geometry, max_vertices)
     geometry = _as_multi(geometry)
     if geometry.geom_type == "MultiPolygon":
         geometry = _split_wide_polygons(geometry)
     if not geometry.is_valid:
-        geometry = shapely.make_valid(geometry)
+        # make_valid can return a GeometryCollection of polygons and lines.
+        geometry = _as_multi(shapely.make_valid(geometry))
     return orient_polygons(geometry)
 
 
@@ -105,7 +115,8 @@ def index_geojson(value: Any, max_vertices: int) -> str:
     """
     if not isinstance(value, (str, dict)):
         raise GeometryError(f"Invalid stored extent of type {type(value).__name__}.")
+    # index_geometry returns a valid geometry, so only emptiness is left to check.
     geometry = index_geometry(parse_extent(value), max_vertices)
-    if geometry.is_empty or not geometry.is_valid:
+    if geometry.is_empty:
         raise GeometryError("The extent has no valid area, line or point left to index.")
     return to_geojson(geometry)
