@@ -150,6 +150,14 @@ def insert_objects(job_id: str, source_id: str, rows: list[dict[str, Any]]) -> l
     return [row["id"] for row in objects]
 
 
+def job_has_waiting_objects(job_id: str) -> bool:
+    """Return whether JOB_ID has harvest objects that no fetch stage has taken yet."""
+    waiting = model.Session.query(HarvestObject.id).filter(
+        HarvestObject.harvest_job_id == job_id, HarvestObject.state == "WAITING"
+    )
+    return bool(model.Session.query(waiting.exists()).scalar())
+
+
 def save_listing_counts(job_id: str, expected: int | None, received: int) -> None:
     """Store how many records the source announced and how many the listing returned."""
     value = json.dumps({"expected": expected, "received": received})

@@ -26,7 +26,7 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture(scope="session")
 def peer(tmp_path_factory):
-    """The peer CKAN portal on 127.0.0.1:5105, started once per test session."""
+    """The peer CKAN portal on 127.0.0.1:5105 (QUYHOACH_PEER_PORT), started once per test session."""
     portal = peer_portal.start_peer(tmp_path_factory.mktemp("peer"))
     yield portal
     peer_portal.stop_peer(portal.process)
@@ -81,23 +81,28 @@ def run_job(source: dict) -> dict[str, Any]:
     return tk.get_action("quyhoach_harvest_job_report")({"ignore_auth": True}, {"id": job.id})
 
 
+# Two test runs on one machine keep apart by setting these ports (and the peer's).
+REMOTE_PORT = int(os.environ.get("QUYHOACH_REMOTE_PORT", "5106"))
+
+
 @pytest.fixture(scope="session")
 def remote_server():
-    """The local HTTP server of stored remote documents and faulty endpoints (port 5106)."""
+    """The local HTTP server of stored remote documents and faulty endpoints (port 5106, QUYHOACH_REMOTE_PORT)."""
     from .servers import RemoteServer
 
-    server = RemoteServer(5106).start()
+    server = RemoteServer(REMOTE_PORT).start()
     yield server
     server.stop()
 
 
 PYCSW_PYTHON = os.environ.get("QUYHOACH_PYCSW_PYTHON", "/tmp/pycsw-venv/bin/python")
-PYCSW_PORT = 5107
+PYCSW_PORT = int(os.environ.get("QUYHOACH_PYCSW_PORT", "5107"))
 
 
 @pytest.fixture(scope="session")
 def pycsw(tmp_path_factory):
-    """pycsw (from PyPI, in its own virtualenv) serving the ISO 19139 records of data/csw on port 5107."""
+    """pycsw (from PyPI, in its own virtualenv) serving the ISO 19139 records of data/csw on port 5107
+    (QUYHOACH_PYCSW_PORT)."""
     if not Path(PYCSW_PYTHON).exists():
         pytest.skip(
             f"pycsw is not installed at {PYCSW_PYTHON}: run "

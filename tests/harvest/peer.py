@@ -3,6 +3,10 @@
 It runs the same stack with its own database (``ckan_peer``) and Solr core
 (``ckan_peer``); `start_peer` rebuilds its tables, makes a sysadmin with an
 API token, starts ``ckan run`` and waits for ``status_show``.
+
+Two runs on one machine can keep apart with QUYHOACH_PEER_PORT (default 5105)
+and QUYHOACH_PEER_DB (default ``ckan_peer``), which names both the database
+and the Solr core. Both must exist before `start_peer`.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ import requests
 
 REPO = Path(__file__).resolve().parents[2]
 CKAN = REPO / ".venv" / "bin" / "ckan"
-PORT = 5105
+PORT = int(os.environ.get("QUYHOACH_PEER_PORT", "5105"))
 URL = f"http://127.0.0.1:{PORT}"
+DATABASE = os.environ.get("QUYHOACH_PEER_DB", "ckan_peer")
 START_TIMEOUT = 120
 
 
@@ -47,8 +52,8 @@ def _swap_database(url: str, name: str) -> str:
 
 def write_ini(directory: Path) -> Path:
     """Write the peer's ini, chained to config/test.ini, into DIRECTORY."""
-    db_url = _swap_database(os.environ["CKAN_SQLALCHEMY_URL"], "ckan_peer")
-    solr_url = _swap_database(os.environ["CKAN_SOLR_URL"], "ckan_peer")
+    db_url = _swap_database(os.environ["CKAN_SQLALCHEMY_URL"], DATABASE)
+    solr_url = _swap_database(os.environ["CKAN_SOLR_URL"], DATABASE)
     ini = directory / "peer.ini"
     ini.write_text(
         "[app:main]\n"
