@@ -86,3 +86,13 @@ def test_kept_through_web_form(app, editor_and_dossier):
     shown = helpers.call_action("package_show", id=dossier["id"])
     assert shown["notes"] == "Bổ sung thuyết minh"
     assert shown["harvest_remote_url"] == PROVENANCE["harvest_remote_url"]
+
+
+@pytest.mark.parametrize("field, value", [("name", "Bản đồ quy hoạch"), ("map_theme", "Sử dụng đất"), ("map_scale", "1:100000")])
+def test_editor_resource_field_kept(editor_and_dossier, field, value):
+    editor, dossier = editor_and_dossier
+    resource = helpers.call_action(
+        "resource_create", context={"user": editor["name"], "ignore_auth": False},
+        package_id=dossier["id"], url="https://quyhoach.laocai.gov.vn/ban-do.pdf", document_role="map", **{field: value},
+    )
+    assert resource[field] == value
