@@ -97,8 +97,8 @@ class TestAddressCheck:
         checked = []
         real_check = http.check_url
         monkeypatch.setattr(http, "check_url", lambda url, allow=None: checked.append(url) or real_check(url, allow))
-        http.fetch(remote_server.url + "/redirect?to=http://127.0.0.1:5106/dcat/catalog.jsonld")
-        assert checked[-1] == "http://127.0.0.1:5106/dcat/catalog.jsonld"
+        http.fetch(remote_server.url + f"/redirect?to={remote_server.url}/dcat/catalog.jsonld")
+        assert checked[-1] == f"{remote_server.url}/dcat/catalog.jsonld"
 
 
 @ALLOW
