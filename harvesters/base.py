@@ -293,8 +293,10 @@ class QuyhoachHarvester(HarvesterBase):
 
 
 def _create_without_search_commit(context: dict[str, Any], dossier: dict[str, Any]) -> None:
-    """Create DOSSIER and add it to the search index without a Solr commit;
-    the caller commits the database session."""
+    """Create DOSSIER and add it to the search index without a Solr commit.
+
+    The caller commits the database session.
+    """
     # With defer_commit and return_id_only, CKAN 2.12's package_create skips
     # both the search index and the database commit, and returns the id.
     tk.get_action("package_create")(dict(context, defer_commit=True, return_id_only=True), dossier)

@@ -83,9 +83,9 @@ def test_kept_through_web_form(app, editor_and_dossier):
         _csrf_token=csrf_token(app.get(url).get_data(as_text=True)),
     )
     app.post(url, data=form)
-    shown = helpers.call_action("package_show", id=dossier["id"])
-    assert shown["notes"] == "Bổ sung thuyết minh"
-    assert shown["harvest_remote_url"] == PROVENANCE["harvest_remote_url"]
+    stored = helpers.call_action("package_show", id=dossier["id"])
+    assert stored["notes"] == "Bổ sung thuyết minh"
+    assert stored["harvest_remote_url"] == PROVENANCE["harvest_remote_url"]
 
 
 @pytest.mark.parametrize("field, value", [("name", "Bản đồ quy hoạch"), ("map_theme", "Sử dụng đất"), ("map_scale", "1:100000")])

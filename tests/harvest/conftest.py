@@ -65,8 +65,11 @@ def create_source(agency: dict[str, Any], name: str, url: str, source_type: str,
     )
 
 
-def run_job(source: dict) -> dict[str, Any]:
-    """Run one harvest job of SOURCE in process and return its quyhoach_harvest_job_report."""
+def gather_job(source: dict) -> tuple[Any, HarvestJob, list[str]]:
+    """Start a harvest job of SOURCE and run its gather stage in process.
+
+    Returns the harvester, the running job and the ids of the gathered objects.
+    """
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"user": site_user["name"]}
     job_dict = tk.get_action("harvest_job_create")(context, {"source_id": source["id"], "run": False})
@@ -75,7 +78,13 @@ def run_job(source: dict) -> dict[str, Any]:
     job.save()
     harvester = queue.get_harvester(source["source_type"])
     object_ids = queue.gather_stage(harvester, job)
-    for object_id in object_ids if isinstance(object_ids, list) else []:
+    return harvester, job, object_ids if isinstance(object_ids, list) else []
+
+
+def run_job(source: dict) -> dict[str, Any]:
+    """Run one harvest job of SOURCE in process and return its quyhoach_harvest_job_report."""
+    harvester, job, object_ids = gather_job(source)
+    for object_id in object_ids:
         queue.fetch_and_import_stages(harvester, HarvestObject.get(object_id))
     tk.get_action("harvest_jobs_run")({"ignore_auth": True}, {"source_id": source["id"]})
     return tk.get_action("quyhoach_harvest_job_report")({"ignore_auth": True}, {"id": job.id})

@@ -7,10 +7,10 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.harvest import queue
-from ckanext.harvest.model import HarvestJob, HarvestObject
+from ckanext.harvest.model import HarvestObject
 
 from . import peer as peer_portal
-from .conftest import create_source, run_job
+from .conftest import create_source, gather_job, run_job
 
 pytestmark = [
     pytest.mark.ckan_config("ckanext.quyhoach.harvest.allow_private_addresses", "true"),
@@ -82,14 +82,8 @@ class TestSearchCommit:
     def test_searchable_before_job_finishes(self, agency, remote):
         # Dossiers are indexed without a Solr commit each; the job's last import
         # commits, so they are found before harvest_jobs_run marks the job finished.
-        source = _source(agency, remote[0])
-        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-        job_dict = tk.get_action("harvest_job_create")({"user": site_user["name"]}, {"source_id": source["id"], "run": False})
-        job = HarvestJob.get(job_dict["id"])
-        job.status = "Running"
-        job.save()
-        harvester = queue.get_harvester("quyhoach_ckan")
-        for object_id in queue.gather_stage(harvester, job):
+        harvester, _, object_ids = gather_job(_source(agency, remote[0]))
+        for object_id in object_ids:
             queue.fetch_and_import_stages(harvester, HarvestObject.get(object_id))
         found = tk.get_action("package_search")({"ignore_auth": True}, {"fq": f"owner_org:{agency['id']}"})
         assert found["count"] == 3

@@ -10,12 +10,11 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories
-from ckanext.harvest import queue
-from ckanext.harvest.model import HarvestJob, HarvestObject
+from ckanext.harvest.model import HarvestObject
 from ckanext.quyhoach.harvesters.cli import quyhoach_harvest
 
 from access.flow import PASSWORD, login
-from .conftest import create_source, run_job
+from .conftest import create_source, gather_job, run_job
 
 DATA = Path(__file__).parent / "data" / "manifest"
 
@@ -86,22 +85,17 @@ class TestJobReport:
         report = run_job(csv_source)
         assert report["progress"] == {"done": 2, "total": 2}
 
-    @pytest.mark.parametrize("count, shown", [("expected", "2"), ("created", "2"), ("unchanged", "0"), ("errored", "0")])
-    def test_job_page_shows_count(self, app, csv_source, count, shown):
+    @pytest.mark.parametrize("count, expected_value", [("expected", "2"), ("created", "2"), ("unchanged", "0"), ("errored", "0")])
+    def test_job_page_shows_count(self, app, csv_source, count, expected_value):
         report = run_job(csv_source)
         login(app, factories.Sysadmin(password=PASSWORD))
         page = app.get(f"/harvest/{csv_source['name']}/job/{report['job_id']}").get_data(as_text=True)
         row = re.search(rf'<tr data-count="{count}">.*?<td>([^<]*)</td>', page, re.S)
-        assert row.group(1).strip() == shown
+        assert row.group(1).strip() == expected_value
 
 
     def test_running_job_page_shows_progress(self, app, csv_source):
-        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-        job_dict = tk.get_action("harvest_job_create")({"user": site_user["name"]}, {"source_id": csv_source["id"], "run": False})
-        job = HarvestJob.get(job_dict["id"])
-        job.status = "Running"
-        job.save()
-        queue.gather_stage(queue.get_harvester("quyhoach_manifest"), job)
+        _, job, _ = gather_job(csv_source)
         login(app, factories.Sysadmin(password=PASSWORD))
         page = app.get(f"/harvest/{csv_source['name']}/job/{job.id}").get_data(as_text=True)
         assert "Tiến độ: 0 trên 2 bản ghi (0%)" in page
@@ -154,8 +148,8 @@ class TestManifestProblems:
 
 class TestSourceCommands:
     def test_source_show_has_type(self, csv_source):
-        shown = tk.get_action("harvest_source_show")({"ignore_auth": True}, {"id": csv_source["name"]})
-        assert shown["source_type"] == "quyhoach_manifest"
+        source = tk.get_action("harvest_source_show")({"ignore_auth": True}, {"id": csv_source["name"]})
+        assert source["source_type"] == "quyhoach_manifest"
 
     def test_source_show_answers_get(self, app, csv_source):
         response = app.get("/api/3/action/harvest_source_show", query_string={"id": csv_source["name"]})

@@ -182,11 +182,16 @@ def quyhoach_dossier_name(
     data[key] = text.slugify(str(typed_name), NAME_MAX_LENGTH) or str(typed_name)
 
 
-def _current_name(data: FlattenDataDict) -> str | None:
+def _stored_package(data: FlattenDataDict) -> model.Package | None:
+    """Return the stored dataset that DATA updates, or None for a new one."""
     package_id = data.get(("id",))
     if package_id in (None, "", tk.missing):
         return None
-    package = model.Package.get(package_id)
+    return model.Package.get(package_id)
+
+
+def _current_name(data: FlattenDataDict) -> str | None:
+    package = _stored_package(data)
     return package.name if package else None
 
 
@@ -240,10 +245,7 @@ def _may_set_provenance(context: Context) -> bool:
 
 
 def _stored_field(data: FlattenDataDict, field_name: str) -> Any:
-    package_id = data.get(("id",))
-    if package_id in (None, "", tk.missing):
-        return None
-    package = model.Package.get(package_id)
+    package = _stored_package(data)
     return package.extras.get(field_name) if package else None
 
 

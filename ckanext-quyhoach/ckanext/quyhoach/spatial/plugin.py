@@ -17,6 +17,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchQueryError
 from shapely.errors import ShapelyError
 from shapely.geometry import box, mapping, shape
+from shapely.geometry.base import BaseGeometry
 
 from ckanext.quyhoach.spatial import actions, coverage, gazetteer, views
 from ckanext.quyhoach.spatial.extents import detect_format
@@ -70,6 +71,14 @@ def extent_for_display(pkg_dict: dict[str, Any]) -> str | None:
     return to_geojson(derived) if derived is not None else None
 
 
+def _extent_geometry(pkg_dict: dict[str, Any]) -> BaseGeometry | None:
+    """Return the dossier's extent as a geometry: stored, or derived from the gazetteer."""
+    stored = pkg_dict.get("spatial")
+    if stored:
+        return shape(json.loads(stored) if isinstance(stored, str) else stored)
+    return coverage.derived_extent(pkg_dict)
+
+
 # Result extents on the search map are simplified to about 500 m, which is
 # finer than the sidebar map shows and keeps the page small.
 RESULT_TOLERANCE_DEGREES = 0.005
@@ -85,8 +94,9 @@ def results_geojson(packages: list[dict[str, Any]]) -> str:
     features = []
     for package in packages:
         try:
-            text = extent_for_display(package)
-            geometry = shape(json.loads(text)).simplify(RESULT_TOLERANCE_DEGREES) if text else None
+            geometry = _extent_geometry(package)
+            if geometry is not None:
+                geometry = geometry.simplify(RESULT_TOLERANCE_DEGREES)
         except (ValueError, TypeError, AttributeError, ShapelyError) as error:
             log.warning("Dataset %s: extent not drawn on the search map: %s", package.get("id"), error)
             continue
