@@ -88,6 +88,10 @@ ckan_cli quyhoach-access load-samples >>"$LOG_DIR/load-catalogue.log" 2>&1 \
     || die "loading the access-control samples failed; see $LOG_DIR/load-catalogue.log"
 # Print the loaders' reports without CKAN's log lines.
 grep -v "^[0-9-]* [0-9:,]* [A-Z]" "$LOG_DIR/load-catalogue.log" | grep -v "^\s" || true
+# The loaders skip unchanged dossiers, so a Solr index that was emptied (a
+# new Solr home, or a core rebuilt after a schema change) is refilled here.
+ckan_cli search-index rebuild --only-missing --quiet >>"$LOG_DIR/ckan-cli.log" 2>&1 \
+    || die "indexing the datasets missing from Solr failed; see $LOG_DIR/ckan-cli.log"
 
 say "starting CKAN on http://127.0.0.1:$CKAN_PORT"
 start_background ckan "$VENV/bin/ckan" -c "$INI" run --host 127.0.0.1 --port "$CKAN_PORT" --disable-reloader
